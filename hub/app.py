@@ -1,0 +1,72 @@
+"""The aiohttp application factory."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import structlog
+from aiohttp import web
+
+from hub import admin
+from hub.context import CTX_KEY, HubContext, open_context
+from hub.plugins import Plugins
+from hub.settings import Settings
+from hub.tenants.watcher import ConfigWatcher
+from hub.web import health
+from hub.web.middleware import admin_auth, json_errors, request_context
+
+WATCHER_KEY = web.AppKey("hub_config_watcher", ConfigWatcher)
+
+log = structlog.get_logger("hub.app")
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    ctx = app[CTX_KEY]
+    if ctx.settings.auto_migrate:
+        await ctx.migrate()
+    watcher = app[WATCHER_KEY]
+    await watcher.prime()
+    ctx.configs.listeners.append(watcher.announce)
+    yield
+    ctx.configs.listeners.remove(watcher.announce)
+    await ctx.close()
+
+
+async def _plugin_lifecycle(app: web.Application) -> AsyncIterator[None]:
+    ctx = app[CTX_KEY]
+    await ctx.plugins.acall("hub_startup", ctx=ctx)
+    yield
+    await ctx.plugins.acall("hub_shutdown", ctx=ctx)
+
+
+async def _config_polling(app: web.Application) -> AsyncIterator[None]:
+    ctx = app[CTX_KEY]
+    task = asyncio.create_task(app[WATCHER_KEY].run(ctx.settings.config_poll_seconds))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    plugins: Plugins | None = None,
+    ctx: HubContext | None = None,
+) -> web.Application:
+    """Build the hub: core routes, then plugin routes; resources live in cleanup contexts."""
+    settings = settings or Settings()
+    ctx = ctx or open_context(settings, plugins)
+    app = web.Application(
+        middlewares=[request_context, json_errors, admin_auth],
+        client_max_size=settings.max_body_bytes,
+    )
+    app[CTX_KEY] = ctx
+    app[WATCHER_KEY] = ConfigWatcher(ctx)
+    health.add_routes(app)
+    admin.add_routes(app)
+    ctx.plugins.call("hub_routes", app=app, ctx=ctx)
+    app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_plugin_lifecycle)
+    app.cleanup_ctx.append(_config_polling)
+    return app

@@ -1,0 +1,116 @@
+"""The running hub's services, built once per process by the app or the CLI.
+
+Plugins receive this object in their hooks (`ctx`); it is also stored on the
+aiohttp application under `CTX_KEY`.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import structlog
+from aiohttp import web
+
+from hub.db import migrate
+from hub.db.engine import Database
+from hub.keyfiles import ProcessSecrets, load_process_secrets
+from hub.metrics import Metrics
+from hub.plugins import Plugins, flatten
+from hub.providers import ProviderRegistry
+from hub.settings import Settings
+from hub.tenants.config_store import ConfigStore
+from hub.tenants.crypto import KeyRing
+from hub.tenants.tenant_store import TenantStore
+
+log = structlog.get_logger("hub.context")
+
+
+@dataclass
+class HubContext:
+    settings: Settings
+    secrets: ProcessSecrets
+    db: Database
+    keyring: KeyRing
+    plugins: Plugins
+    providers: ProviderRegistry
+    tenants: TenantStore
+    configs: ConfigStore
+    metrics: Metrics
+    migration_locations: list[str] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def migrate(self) -> None:
+        before = await migrate.current(self.db)
+        await migrate.upgrade(self.db, self.migration_locations)
+        after = await migrate.current(self.db)
+        if after != before:
+            log.info("database migrated", revisions=sorted(after))
+
+    async def pending_migrations(self) -> set[str]:
+        return await migrate.pending(self.db, self.migration_locations)
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+CTX_KEY = web.AppKey("hub_ctx", HubContext)
+
+
+def load_plugins(settings: Settings, metrics: Metrics | None = None) -> Plugins:
+    plugins = Plugins(
+        disabled=settings.disable_plugins,
+        on_hook_error=metrics.hook_error if metrics else None,
+    )
+    plugins.load_entry_points()
+    return plugins
+
+
+def collect_providers(plugins: Plugins) -> ProviderRegistry:
+    registry = ProviderRegistry()
+    for plugin, provider in flatten(plugins.call("hub_providers")):
+        try:
+            registry.add(plugin, provider)
+        except TypeError as exc:
+            plugins.record_error(plugin, "hub_providers", exc)
+    return registry
+
+
+def collect_migrations(plugins: Plugins) -> list[str]:
+    locations = []
+    for plugin, location in flatten(plugins.call("hub_migrations")):
+        path = Path(str(location))
+        if not path.is_dir():
+            plugins.record_error(
+                plugin, "hub_migrations", NotADirectoryError(f"{path} is not a directory")
+            )
+            continue
+        locations.append(str(path))
+    return locations
+
+
+def open_context(settings: Settings, plugins: Plugins | None = None) -> HubContext:
+    """Build the services; nothing is connected until first use."""
+    metrics = Metrics()
+    if plugins is None:
+        plugins = load_plugins(settings, metrics)
+    else:
+        plugins.on_hook_error = metrics.hook_error
+    secrets = load_process_secrets(settings)
+    keyring = KeyRing(secrets.keys)
+    db = Database(settings.effective_database_url)
+    providers = collect_providers(plugins)
+    configs = ConfigStore(db, keyring, providers)
+    ctx = HubContext(
+        settings=settings,
+        secrets=secrets,
+        db=db,
+        keyring=keyring,
+        plugins=plugins,
+        providers=providers,
+        tenants=TenantStore(db),
+        configs=configs,
+        metrics=metrics,
+        migration_locations=collect_migrations(plugins),
+    )
+    configs.context = ctx
+    return ctx

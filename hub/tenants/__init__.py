@@ -1,0 +1,1 @@
+"""Tenants and their provider configurations, with secrets encrypted at rest."""
