@@ -13,7 +13,7 @@ hookimpl = HookimplMarker("integration_hub")
 
 @hookspec
 def hub_providers():  # type: ignore[no-untyped-def]
-    """Return the `hub.providers.Provider` descriptors (name, title, config kinds) this plugin serves."""
+    """Return the `hub.providers.Provider` descriptors (name, title, config kinds) served."""
 
 
 @hookspec

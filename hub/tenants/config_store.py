@@ -271,7 +271,7 @@ class ConfigStore:
 
     async def values(self, config_id: str, *, require_enabled: bool = True) -> BaseModel:
         """The validated config model, secrets included, for a plugin to use."""
-        record, values = await self.load(config_id, require_enabled=require_enabled)
+        _record, values = await self.load(config_id, require_enabled=require_enabled)
         return values
 
     async def load(

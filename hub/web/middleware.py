@@ -15,6 +15,7 @@ from hub.ids import new_id
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_KEY = web.RequestKey("request_id", str)
 ADMIN_PREFIX = "/api/admin"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _STATUS_CODES = {
@@ -52,7 +53,7 @@ def _route_name(request: web.Request) -> str:
 async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
     incoming = request.headers.get(REQUEST_ID_HEADER, "")
     request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else new_id()
-    request["request_id"] = request_id
+    request[REQUEST_ID_KEY] = request_id
     structlog.contextvars.bind_contextvars(request_id=request_id)
     start = time.perf_counter()
     status = 500
@@ -86,7 +87,8 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         code = _STATUS_CODES.get(exc.status, "http_error")
         message = exc.reason
         if isinstance(exc, web.HTTPRequestEntityTooLarge):
-            message = f"request body is larger than {request.app[CTX_KEY].settings.max_body_bytes} bytes"
+            limit = request.app[CTX_KEY].settings.max_body_bytes
+            message = f"request body is larger than {limit} bytes"
         elif exc.text and not exc.text.startswith(f"{exc.status}:"):
             message = exc.text
         response = error_response(exc.status, code, message)
@@ -100,7 +102,7 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
             500,
             "internal_error",
             "internal error; the server log has details",
-            request_id=request.get("request_id"),
+            request_id=request.get(REQUEST_ID_KEY),
         )
 
 
