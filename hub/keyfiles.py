@@ -45,7 +45,7 @@ def _read_lines(path: Path) -> list[str]:
 
 
 def ensure_data_dir(settings: Settings) -> Path:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     return settings.data_dir
 
 

@@ -1,0 +1,121 @@
+"""Pieces shared by the `hub` commands: settings/plugin state, async runner, output."""
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+import click
+from pydantic import BaseModel
+
+from hub.context import HubContext, open_context
+from hub.errors import ValidationFailed
+from hub.plugins import Plugins
+from hub.settings import Settings
+
+T = TypeVar("T")
+
+
+@dataclass
+class CliState:
+    settings: Settings
+    plugins: Plugins
+
+
+def state() -> CliState:
+    return click.get_current_context().find_object(CliState)  # type: ignore[return-value]
+
+
+def with_hub(body: Callable[[HubContext], Awaitable[T]], *, migrate: bool = True) -> T:
+    """Open the hub's services, run `body`, close them again."""
+    current = state()
+
+    async def main() -> T:
+        ctx = open_context(current.settings, current.plugins)
+        try:
+            if migrate and current.settings.auto_migrate:
+                await ctx.migrate()
+            return await body(ctx)
+        finally:
+            await ctx.close()
+
+    return asyncio.run(main())
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, default=_plain, ensure_ascii=False, indent=2))
+
+
+def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    if not rows:
+        click.echo("(none)")
+        return
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for r in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+
+
+def emit_fields(values: dict[str, Any]) -> None:
+    width = max((len(k) for k in values), default=0)
+    for key, value in values.items():
+        if isinstance(value, dict):
+            click.echo(f"{key}:")
+            for sub_key, sub_value in value.items():
+                click.echo(f"  {sub_key}: {_cell(sub_value)}")
+        else:
+            click.echo(f"{key.ljust(width)}  {_cell(value)}")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def split_assignments(items: Iterable[str], option: str) -> list[tuple[str, str | None]]:
+    """`NAME=VALUE` pairs; a bare `NAME` yields (NAME, None)."""
+    pairs = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not name.strip():
+            raise ValidationFailed(f"{option} expects NAME=VALUE, got {item.split('=')[0]!r}=...")
+        pairs.append((name.strip(), value if sep else None))
+    return pairs
+
+
+def read_stdin_lines(count: int) -> list[str]:
+    if count == 0:
+        return []
+    if count == 1:
+        return [sys.stdin.read().rstrip("\r\n")]
+    lines = [sys.stdin.readline().rstrip("\r\n") for _ in range(count)]
+    if any(line == "" for line in lines):
+        raise ValidationFailed(f"expected {count} non-empty lines on standard input")
+    return lines
+
+
+def confirm_or_abort(question: str, yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise ValidationFailed("refusing to delete without confirmation; pass --yes")
+    click.confirm(question, abort=True)

@@ -1,0 +1,116 @@
+"""`hub tenants ...`."""
+
+import click
+from pydantic import ValidationError
+
+from hub.cli.common import confirm_or_abort, emit_fields, emit_json, emit_table, with_hub
+from hub.context import HubContext
+from hub.errors import ValidationFailed, validation_details
+from hub.tenants.records import TenantRecord
+from hub.tenants.schemas import TenantCreate, TenantUpdate
+
+COLUMNS = ("id", "slug", "name", "created_at")
+
+
+def _model(model: type, **values: object):  # type: ignore[no-untyped-def]
+    try:
+        return model(**{k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        raise ValidationFailed("invalid input", details=validation_details(exc.errors())) from None
+
+
+def _show(record: TenantRecord, as_json: bool) -> None:
+    if as_json:
+        emit_json(record.out())
+    else:
+        emit_fields(record.out().model_dump())
+
+
+@click.group("tenants")
+def tenants() -> None:
+    """Create and manage tenants."""
+
+
+@tenants.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def create(slug: str, name: str, as_json: bool) -> None:
+    """Create a tenant with a unique SLUG."""
+    body = _model(TenantCreate, slug=slug, name=name)
+
+    async def run(ctx: HubContext) -> TenantRecord:
+        return await ctx.tenants.create(body)
+
+    _show(with_hub(run), as_json)
+
+
+@tenants.command("list")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=1000, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_(limit: int, as_json: bool) -> None:
+    """List tenants."""
+
+    async def run(ctx: HubContext) -> list[TenantRecord]:
+        items: list[TenantRecord] = []
+        cursor = None
+        while len(items) < limit:
+            page = await ctx.tenants.list(limit=min(500, limit - len(items)), cursor=cursor)
+            items.extend(page.items)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        return items
+
+    records = with_hub(run)
+    if as_json:
+        emit_json([r.out() for r in records])
+    else:
+        emit_table([r.out().model_dump() for r in records], COLUMNS)
+
+
+@tenants.command("show")
+@click.argument("tenant")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def show(tenant: str, as_json: bool) -> None:
+    """Show a TENANT (slug or id)."""
+
+    async def run(ctx: HubContext) -> TenantRecord:
+        return await ctx.tenants.get(tenant)
+
+    _show(with_hub(run), as_json)
+
+
+@tenants.command("update")
+@click.argument("tenant")
+@click.option("--slug", help="New slug.")
+@click.option("--name", help="New display name.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def update(tenant: str, slug: str | None, name: str | None, as_json: bool) -> None:
+    """Change a TENANT's slug or name."""
+    if slug is None and name is None:
+        raise ValidationFailed("nothing to change; give --slug and/or --name")
+    body = _model(TenantUpdate, slug=slug, name=name)
+
+    async def run(ctx: HubContext) -> TenantRecord:
+        return await ctx.tenants.update(tenant, body)
+
+    _show(with_hub(run), as_json)
+
+
+@tenants.command("delete")
+@click.argument("tenant")
+@click.option("--cascade", is_flag=True, help="Also delete the tenant's configs.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(tenant: str, cascade: bool, yes: bool) -> None:
+    """Delete a TENANT (refused while it has configs, unless --cascade)."""
+    confirm_or_abort(f"Delete tenant {tenant!r}{' and all its configs' if cascade else ''}?", yes)
+
+    async def run(ctx: HubContext) -> TenantRecord:
+        await ctx.tenants.get(tenant)
+        if cascade:
+            await ctx.configs.delete_for_tenant(tenant)
+        return await ctx.tenants.delete(tenant)
+
+    record = with_hub(run)
+    click.echo(f"deleted tenant {record.slug} ({record.id})")
