@@ -11,12 +11,15 @@ from cryptography.fernet import Fernet
 
 from hub.app import create_app
 from hub.context import HubContext, open_context
+from hub.logging import configure_logging
 from hub.plugins import Plugins
 from hub.settings import Settings
 from tests.helpers.example_plugin import ExamplePlugin
 
 POSTGRES_URL = os.environ.get("HUB_TEST_POSTGRES_URL")
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
+
+pytest_plugins = ["tests.conftest_plugins"]
 
 
 async def _reset_postgres(url: str) -> None:
@@ -37,6 +40,12 @@ def postgres_url_or_skip() -> str:
         pytest.skip("PostgreSQL not configured (set HUB_TEST_POSTGRES_URL)")
     asyncio.run(_reset_postgres(POSTGRES_URL))
     return POSTGRES_URL
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _logging() -> None:
+    """Logs go to stderr as JSON, as in production (structlog's default is stdout)."""
+    configure_logging("json", "info")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -157,8 +157,15 @@ class ConfigStore:
         try:
             async with self.db.transaction() as s:
                 tenant = await find_tenant(s, body.tenant)
+                taken = select(ProviderConfig.id).where(
+                    ProviderConfig.tenant_id == tenant.id,
+                    ProviderConfig.provider == body.provider,
+                    ProviderConfig.name == body.name,
+                )
+                if (await s.execute(taken)).first() is not None:
+                    raise duplicate
                 row = ProviderConfig(
-                    tenant_id=tenant.id,
+                    tenant=tenant,
                     provider=body.provider,
                     kind=kind.name,
                     name=body.name,
@@ -166,9 +173,6 @@ class ConfigStore:
                     state="unknown" if body.enabled else "disabled",
                     version=1,
                 )
-                row.tenant = tenant
-                if await self._name_taken(s, row, body.name):
-                    raise duplicate
                 self._store_values(row, kind, values)
                 s.add(row)
                 await s.flush()
