@@ -44,6 +44,14 @@ class HubGroup(click.Group):
             _fail(f"database error: {type(exc).__name__}: {str(exc).splitlines()[0]}")
         except OSError as exc:
             _fail(f"{type(exc).__name__}: {exc}")
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            log.debug("command failed", exc_info=True)
+            _fail(
+                f"unexpected {type(exc).__name__}: {exc} "
+                "(HUB_LOG_LEVEL=debug shows the details)"
+            )
 
 
 @click.command()
