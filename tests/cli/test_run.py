@@ -175,7 +175,9 @@ def _run_in_pty(argv: list[str], env: dict[str, str], cwd: Path, answer: str) ->
 
 
 @pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")
-def test_missing_secret_is_prompted_without_echo(tmp_path: Path, installed_test_plugins: Path) -> None:
+def test_missing_secret_is_prompted_without_echo(
+    tmp_path: Path, installed_test_plugins: Path
+) -> None:
     env = _env(tmp_path, installed_test_plugins, _free_port())
     subprocess.run([HUB, "tenants", "create", "acme", "--name", "Acme"], cwd=tmp_path, env=env,
                    check=True, capture_output=True, timeout=60)
