@@ -9,14 +9,16 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import click
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from hub.context import HubContext, open_context
-from hub.errors import ValidationFailed
+from hub.errors import ValidationFailed, validation_details
 from hub.plugins import Plugins
 from hub.settings import Settings
+from hub.tenants.records import Page
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -43,6 +45,27 @@ def with_hub(body: Callable[[HubContext], Awaitable[T]], *, migrate: bool = True
             await ctx.close()
 
     return asyncio.run(main())
+
+
+def build(model: type[M], **values: Any) -> M:
+    """Validate CLI input with the same model the API uses; None means "not given"."""
+    try:
+        return model(**{k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        raise ValidationFailed("invalid input", details=validation_details(exc.errors())) from None
+
+
+async def collect(fetch: Callable[[int, str | None], Awaitable[Page[T]]], limit: int) -> list[T]:
+    """Walk a paginated listing until `limit` items or the last page."""
+    items: list[T] = []
+    cursor = None
+    while len(items) < limit:
+        page = await fetch(min(500, limit - len(items)), cursor)
+        items.extend(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    return items
 
 
 def _plain(value: Any) -> Any:

@@ -6,9 +6,11 @@ import typing
 from typing import Any
 
 import click
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from hub.cli.common import (
+    build,
+    collect,
     confirm_or_abort,
     emit_fields,
     emit_json,
@@ -18,7 +20,7 @@ from hub.cli.common import (
     with_hub,
 )
 from hub.context import HubContext
-from hub.errors import ValidationFailed, validation_details
+from hub.errors import ValidationFailed
 from hub.providers import ConfigKind
 from hub.tenants.records import ConfigRecord
 from hub.tenants.schemas import ConfigCreate, ConfigUpdate, TestOutcome
@@ -144,19 +146,15 @@ def create(
         values = collect_values(
             config_kind, settings, secrets, stdin_secrets, prompt_missing=True
         )
-        try:
-            body = ConfigCreate(
-                tenant=tenant,
-                provider=provider,
-                kind=config_kind.name,
-                name=name,
-                enabled=not disabled,
-                config=values,
-            )
-        except ValidationError as exc:
-            raise ValidationFailed(
-                "invalid input", details=validation_details(exc.errors())
-            ) from None
+        body = build(
+            ConfigCreate,
+            tenant=tenant,
+            provider=provider,
+            kind=config_kind.name,
+            name=name,
+            enabled=not disabled,
+            config=values,
+        )
         return await ctx.configs.create(body)
 
     _show(with_hub(run), as_json)
@@ -171,17 +169,12 @@ def list_(tenant: str | None, provider: str | None, limit: int, as_json: bool) -
     """List configs."""
 
     async def run(ctx: HubContext) -> list[ConfigRecord]:
-        items: list[ConfigRecord] = []
-        cursor = None
-        while len(items) < limit:
-            page = await ctx.configs.list(
-                tenant=tenant, provider=provider, limit=min(500, limit - len(items)), cursor=cursor
-            )
-            items.extend(page.items)
-            cursor = page.next_cursor
-            if cursor is None:
-                break
-        return items
+        return await collect(
+            lambda n, cursor: ctx.configs.list(
+                tenant=tenant, provider=provider, limit=n, cursor=cursor
+            ),
+            limit,
+        )
 
     records = with_hub(run)
     if as_json:
@@ -223,13 +216,7 @@ def update(
         values = collect_values(kind, settings, secrets, stdin_secrets, prompt_missing=False)
         if not values and name is None:
             raise ValidationFailed("nothing to change; give --name, --set or --secret")
-        try:
-            body = ConfigUpdate(name=name, config=values or None)
-        except ValidationError as exc:
-            raise ValidationFailed(
-                "invalid input", details=validation_details(exc.errors())
-            ) from None
-        return await ctx.configs.update(config_id, body)
+        return await ctx.configs.update(config_id, build(ConfigUpdate, name=name, config=values or None))
 
     _show(with_hub(run), as_json)
 

@@ -1,22 +1,22 @@
 """`hub tenants ...`."""
 
 import click
-from pydantic import ValidationError
 
-from hub.cli.common import confirm_or_abort, emit_fields, emit_json, emit_table, with_hub
+from hub.cli.common import (
+    build,
+    collect,
+    confirm_or_abort,
+    emit_fields,
+    emit_json,
+    emit_table,
+    with_hub,
+)
 from hub.context import HubContext
-from hub.errors import ValidationFailed, validation_details
+from hub.errors import ValidationFailed
 from hub.tenants.records import TenantRecord
 from hub.tenants.schemas import TenantCreate, TenantUpdate
 
 COLUMNS = ("id", "slug", "name", "created_at")
-
-
-def _model(model: type, **values: object):  # type: ignore[no-untyped-def]
-    try:
-        return model(**{k: v for k, v in values.items() if v is not None})
-    except ValidationError as exc:
-        raise ValidationFailed("invalid input", details=validation_details(exc.errors())) from None
 
 
 def _show(record: TenantRecord, as_json: bool) -> None:
@@ -37,7 +37,7 @@ def tenants() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def create(slug: str, name: str, as_json: bool) -> None:
     """Create a tenant with a unique SLUG."""
-    body = _model(TenantCreate, slug=slug, name=name)
+    body = build(TenantCreate, slug=slug, name=name)
 
     async def run(ctx: HubContext) -> TenantRecord:
         return await ctx.tenants.create(body)
@@ -52,15 +52,7 @@ def list_(limit: int, as_json: bool) -> None:
     """List tenants."""
 
     async def run(ctx: HubContext) -> list[TenantRecord]:
-        items: list[TenantRecord] = []
-        cursor = None
-        while len(items) < limit:
-            page = await ctx.tenants.list(limit=min(500, limit - len(items)), cursor=cursor)
-            items.extend(page.items)
-            cursor = page.next_cursor
-            if cursor is None:
-                break
-        return items
+        return await collect(lambda n, cursor: ctx.tenants.list(limit=n, cursor=cursor), limit)
 
     records = with_hub(run)
     if as_json:
@@ -90,7 +82,7 @@ def update(tenant: str, slug: str | None, name: str | None, as_json: bool) -> No
     """Change a TENANT's slug or name."""
     if slug is None and name is None:
         raise ValidationFailed("nothing to change; give --slug and/or --name")
-    body = _model(TenantUpdate, slug=slug, name=name)
+    body = build(TenantUpdate, slug=slug, name=name)
 
     async def run(ctx: HubContext) -> TenantRecord:
         return await ctx.tenants.update(tenant, body)
