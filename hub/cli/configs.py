@@ -216,7 +216,8 @@ def update(
         values = collect_values(kind, settings, secrets, stdin_secrets, prompt_missing=False)
         if not values and name is None:
             raise ValidationFailed("nothing to change; give --name, --set or --secret")
-        return await ctx.configs.update(config_id, build(ConfigUpdate, name=name, config=values or None))
+        body = build(ConfigUpdate, name=name, config=values or None)
+        return await ctx.configs.update(config_id, body)
 
     _show(with_hub(run), as_json)
 
