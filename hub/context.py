@@ -36,18 +36,18 @@ class HubContext:
     tenants: TenantStore
     configs: ConfigStore
     metrics: Metrics
-    migration_locations: list[str] = field(default_factory=list)
+    migration_branches: list[migrate.Branch] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def migrate(self) -> None:
-        before = await migrate.current(self.db)
-        await migrate.upgrade(self.db, self.migration_locations)
-        after = await migrate.current(self.db)
+        before = await migrate.current(self.db, self.migration_branches)
+        await migrate.upgrade(self.db, self.migration_branches)
+        after = await migrate.current(self.db, self.migration_branches)
         if after != before:
             log.info("database migrated", revisions=sorted(after))
 
     async def pending_migrations(self) -> set[str]:
-        return await migrate.pending(self.db, self.migration_locations)
+        return await migrate.pending(self.db, self.migration_branches)
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -75,8 +75,9 @@ def collect_providers(plugins: Plugins) -> ProviderRegistry:
     return registry
 
 
-def collect_migrations(plugins: Plugins) -> list[str]:
-    locations = []
+def collect_migrations(plugins: Plugins) -> list[migrate.Branch]:
+    """One migration history per plugin that returns version directories."""
+    locations: dict[str, list[str]] = {}
     for plugin, location in flatten(plugins.call("hub_migrations")):
         path = Path(str(location))
         if not path.is_dir():
@@ -84,8 +85,8 @@ def collect_migrations(plugins: Plugins) -> list[str]:
                 plugin, "hub_migrations", NotADirectoryError(f"{path} is not a directory")
             )
             continue
-        locations.append(str(path))
-    return locations
+        locations.setdefault(plugin, []).append(str(path))
+    return [migrate.Branch(name, tuple(paths)) for name, paths in locations.items()]
 
 
 def open_context(settings: Settings, plugins: Plugins | None = None) -> HubContext:
@@ -110,7 +111,7 @@ def open_context(settings: Settings, plugins: Plugins | None = None) -> HubConte
         tenants=TenantStore(db),
         configs=configs,
         metrics=metrics,
-        migration_locations=collect_migrations(plugins),
+        migration_branches=collect_migrations(plugins),
     )
     configs.context = ctx
     return ctx

@@ -114,29 +114,36 @@ def db() -> None:
 
 @db.command("upgrade")
 def db_upgrade() -> None:
-    """Upgrade the core and every plugin branch to their heads."""
+    """Upgrade the core's and every loaded plugin's tables to their latest revision."""
 
-    async def run_(ctx: HubContext) -> set[str]:
+    async def run_(ctx: HubContext) -> dict[str, set[str]]:
         await ctx.migrate()
-        return await migrate.current(ctx.db)
+        return await migrate.current_by_branch(ctx.db, ctx.migration_branches)
 
-    revisions = with_hub(run_, migrate=False)
-    click.echo("database at " + ", ".join(sorted(revisions)))
+    for branch, revisions in with_hub(run_, migrate=False).items():
+        click.echo(f"{branch}: {', '.join(sorted(revisions))}")
 
 
 @db.command("current")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def db_current(as_json: bool) -> None:
-    """Show applied revisions and any pending ones."""
+    """Show the applied revision of each migration history and anything pending."""
 
-    async def run_(ctx: HubContext) -> tuple[set[str], set[str]]:
-        return await migrate.current(ctx.db), await ctx.pending_migrations()
+    async def run_(ctx: HubContext) -> tuple[dict[str, set[str]], set[str]]:
+        applied = await migrate.current_by_branch(ctx.db, ctx.migration_branches)
+        return applied, await ctx.pending_migrations()
 
-    current, pending = with_hub(run_, migrate=False)
+    applied, pending = with_hub(run_, migrate=False)
     if as_json:
-        emit_json({"current": sorted(current), "pending": sorted(pending)})
+        emit_json(
+            {
+                "current": {name: sorted(revs) for name, revs in applied.items()},
+                "pending": sorted(pending),
+            }
+        )
         return
-    click.echo("current: " + (", ".join(sorted(current)) or "(empty database)"))
+    for name, revisions in applied.items():
+        click.echo(f"{name}: {', '.join(sorted(revisions)) or '(not created)'}")
     click.echo("pending: " + (", ".join(sorted(pending)) or "none, at head"))
 
 
