@@ -56,8 +56,9 @@ class PluginRecord:
         }
 
 
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+def _describe(exc: BaseException, *, every_line: bool = False) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = "; ".join(lines) if every_line else (lines[0] if lines else "")
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
@@ -100,7 +101,18 @@ class Plugins:
         try:
             self.pm.register(obj, name=name)
         except Exception as exc:
-            return self._fail(name, version, f"registration failed: {_describe(exc)}")
+            holder = self.pm.get_plugin(name)
+            if holder is obj:
+                # pluggy < 1.7 keeps the hooks it registered before the one that failed.
+                self.pm.unregister(obj, name=name)
+            # pluggy's validation message says what is wrong on its later lines.
+            detail = _describe(exc, every_line=isinstance(exc, pluggy.PluginValidationError))
+            error = f"registration failed: {detail}"
+            if holder is not None and holder is not obj:
+                # The name belongs to another registered plugin: keep that plugin's record.
+                log.error("plugin failed to load", plugin=name, error=error)
+                return PluginRecord(name, version, "failed", error=error)
+            return self._fail(name, version, error)
         callers = self.pm.get_hookcallers(obj) or []
         unknown = sorted(c.name for c in callers if c.spec is None)
         wrappers = sorted(

@@ -47,7 +47,9 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         if self.database_url:
             return normalize_database_url(self.database_url)
-        return f"sqlite+aiosqlite:///{self.data_dir.as_posix()}/hub.db"
+        path = (self.data_dir / "hub.db").as_posix()
+        # A relative data directory reads as relative ("./var/hub.db"), not as "/var".
+        return f"sqlite+aiosqlite:///{path if self.data_dir.is_absolute() else './' + path}"
 
 
 def normalize_database_url(url: str) -> str:

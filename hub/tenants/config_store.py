@@ -126,7 +126,9 @@ class ConfigStore:
     async def _row(self, s: AsyncSession, config_id: str, *, lock: bool = False) -> ProviderConfig:
         query = select(ProviderConfig).where(ProviderConfig.id == config_id)
         if lock:
-            query = query.with_for_update()
+            # Lock only the config row: PostgreSQL refuses FOR UPDATE on the
+            # outer-joined tenant.
+            query = query.with_for_update(of=ProviderConfig)
         row = (await s.execute(query)).unique().scalar_one_or_none()
         if row is None:
             raise NotFound(f"config {config_id!r} not found", code="config_not_found")

@@ -44,7 +44,7 @@ async def rotate_secrets(db: Database, keyring: KeyRing, batch_size: int = 100) 
                 )
                 .order_by(ProviderConfig.id)
                 .limit(batch_size)
-                .with_for_update(skip_locked=True)
+                .with_for_update(skip_locked=True, of=ProviderConfig)
             )
             rows = list((await s.execute(query)).unique().scalars())
             if not rows:

@@ -17,7 +17,9 @@ from hub.tenants.schemas import TenantCreate, TenantUpdate
 async def find_tenant(session: AsyncSession, ref: str) -> Tenant:
     """A tenant by id or slug, or NotFound."""
     clause = or_(Tenant.id == ref, Tenant.slug == ref) if is_id(ref) else Tenant.slug == ref
-    tenant = (await session.execute(select(Tenant).where(clause))).scalar_one_or_none()
+    found = list((await session.execute(select(Tenant).where(clause))).scalars())
+    # A slug may look like an id (even another tenant's); the id wins.
+    tenant = next((t for t in found if t.id == ref), found[0] if found else None)
     if tenant is None:
         raise NotFound(f"tenant {ref!r} not found", code="tenant_not_found")
     return tenant

@@ -21,6 +21,7 @@ class ConfigWatcher:
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
         self.known: dict[str, ConfigRecord] = {}
+        self.gone: set[str] = set()
 
     async def prime(self) -> None:
         cursor = None
@@ -31,14 +32,26 @@ class ConfigWatcher:
             if cursor is None:
                 return
 
-    async def announce(self, record: ConfigRecord, change: Change) -> None:
+    async def announce(self, record: ConfigRecord, change: Change) -> bool:
+        """Tell plugins about a change once; False if it was already announced.
+
+        A poll can run after a change commits but before the store calls its
+        listeners, so both paths may report the same change.
+        """
+        if record.id in self.gone:
+            return False
+        old = self.known.get(record.id)
         if change == "deleted":
+            self.gone.add(record.id)
             self.known.pop(record.id, None)
+        elif old is not None and old.version >= record.version:
+            return False
         else:
             self.known[record.id] = record
         await self.ctx.plugins.acall(
             "hub_config_changed", ctx=self.ctx, config=record, change=change
         )
+        return True
 
     async def poll_once(self) -> int:
         """Announce changes made outside this process; returns how many were found."""
@@ -58,11 +71,10 @@ class ConfigWatcher:
                 change = "enabled" if record.enabled else "disabled"
             else:
                 change = "updated"
-            found += 1
-            await self.announce(record, change)
+            found += await self.announce(record, change)
         for config_id in set(self.known) - set(versions):
-            found += 1
-            await self.announce(self.known[config_id], "deleted")
+            if config_id in self.known:
+                found += await self.announce(self.known[config_id], "deleted")
         return found
 
     async def run(self, interval: float) -> None:

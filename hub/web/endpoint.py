@@ -45,6 +45,8 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             raise BadRequest("request body is not valid JSON", code="invalid_json") from None
+        except RecursionError:
+            raise BadRequest("request body is nested too deeply", code="invalid_json") from None
     if not isinstance(data, dict):
         raise BadRequest("request body must be a JSON object", code="invalid_json")
     try:

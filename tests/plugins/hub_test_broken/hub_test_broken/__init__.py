@@ -1,0 +1,1 @@
+"""Plugins that fail to import, to register, or at run time."""

@@ -1,0 +1,1 @@
+"""A third-party plugin for the Integration Hub, used by the hub's own tests."""
