@@ -293,7 +293,15 @@ class ConfigStore:
                 "is disabled"
             )
         kind = self.providers.get(record.provider).kind(record.kind)
-        return record, kind.model.model_validate({**record.settings, **secrets})
+        try:
+            return record, kind.model.model_validate({**record.settings, **secrets})
+        except PydanticValidationError as exc:
+            raise Conflict(
+                f"stored {record.provider} config {record.name!r} no longer matches the "
+                "provider's fields; update it",
+                code="config_outdated",
+                details=validation_details(exc.errors(), prefix="config"),
+            ) from None
 
     async def select(
         self,

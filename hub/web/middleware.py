@@ -72,6 +72,10 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
 
 @web.middleware
 async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    limit = request.app[CTX_KEY].settings.max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        message = f"request body is larger than {limit} bytes"
+        return error_response(413, "payload_too_large", message)
     try:
         return await handler(request)
     except HubError as exc:

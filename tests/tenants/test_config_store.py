@@ -125,3 +125,25 @@ async def test_update_can_clear_optional_secret(ctx: HubContext) -> None:
     assert record.secret_names == ["api_key"]
     values = await ctx.configs.values(created.id)
     assert values.webhook_secret is None
+
+
+async def test_stored_config_that_no_longer_validates_is_a_clear_conflict(
+    ctx: HubContext,
+) -> None:
+    from sqlalchemy import update
+
+    from hub.tenants.models import ProviderConfig
+
+    await make_tenant(ctx)
+    created = await make_config(ctx, api_key="good-key-outdated-01")
+    async with ctx.db.transaction() as s:
+        await s.execute(
+            update(ProviderConfig)
+            .where(ProviderConfig.id == created.id)
+            .values(settings={**created.settings, "retries": 99})
+        )
+    with pytest.raises(Conflict) as caught:
+        await ctx.configs.load(created.id)
+    assert caught.value.code == "config_outdated"
+    assert caught.value.details[0]["field"] == "config.retries"
+    assert "good-key-outdated-01" not in str(caught.value.to_dict())

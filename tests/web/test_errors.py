@@ -164,3 +164,12 @@ async def test_unexpected_failure_is_500_json_without_details(
     body = await resp.json()
     assert body["code"] == "internal_error"
     assert body["request_id"] == resp.headers["X-Request-ID"]
+
+
+async def test_declared_oversized_body_is_413_even_where_no_body_is_read(
+    client: TestClient, admin_headers: dict
+) -> None:
+    payload = b"x" * (1024 * 1024 + 1)
+    resp = await client.post("/api/admin/configs/unknown/enable", data=payload,
+                             headers=admin_headers)
+    assert (await error_body(resp, 413))["code"] == "payload_too_large"
