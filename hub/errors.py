@@ -82,5 +82,6 @@ def validation_details(errors: list[dict[str, Any]], prefix: str = "") -> list[d
         loc = ".".join(str(p) for p in err.get("loc", ()))
         if prefix:
             loc = f"{prefix}.{loc}" if loc else prefix
-        out.append({"field": loc, "message": err.get("msg", "invalid"), "type": err.get("type")})
+        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        out.append({"field": loc, "message": message, "type": err.get("type")})
     return out

@@ -1,5 +1,6 @@
 """The `hub` command line. Plugins add their own groups through `hub_commands`."""
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -84,7 +85,10 @@ def run(host: str | None, port: int | None, no_migrate: bool) -> None:
         database=url,
         plugins={r.name: r.status for r in ctx.plugins.all()},
     )
-    log.info("admin API bearer location", path=ctx.secrets.token_source)
+    source = ctx.secrets.token_source
+    if source != "HUB_ADMIN_TOKEN":
+        source = str(Path(source).resolve())
+    log.info("admin API bearer location", path=source)
     web.run_app(
         app, host=settings.host, port=settings.port, access_log=None, print=None,
         shutdown_timeout=10,

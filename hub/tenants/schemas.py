@@ -3,14 +3,40 @@
 The OpenAPI document is generated from these same models.
 """
 
+import re
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 CONFIG_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 MASK = "***"
+
+
+def _matches(pattern: str, rule: str) -> AfterValidator:
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise ValueError(rule)
+        return value
+
+    return AfterValidator(check)
+
+
+Slug = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": SLUG_PATTERN}),
+    _matches(SLUG_PATTERN, "use 1-63 lower-case letters, digits and dashes, "
+             "starting and ending with a letter or digit"),
+]
+ConfigName = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": CONFIG_NAME_PATTERN}),
+    _matches(CONFIG_NAME_PATTERN, "use 1-100 letters, digits, dots, dashes and underscores, "
+             "starting with a letter or digit"),
+]
 
 
 class _Input(BaseModel):
@@ -18,12 +44,12 @@ class _Input(BaseModel):
 
 
 class TenantCreate(_Input):
-    slug: str = Field(pattern=SLUG_PATTERN, description="Lower-case letters, digits and dashes.")
+    slug: Slug = Field(description="Lower-case letters, digits and dashes.")
     name: str = Field(min_length=1, max_length=200)
 
 
 class TenantUpdate(_Input):
-    slug: str | None = Field(default=None, pattern=SLUG_PATTERN)
+    slug: Slug | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
 
 
@@ -44,7 +70,7 @@ class ConfigCreate(_Input):
     tenant: str = Field(min_length=1, description="Tenant slug or id.")
     provider: str = Field(min_length=1)
     kind: str | None = Field(default=None, description="Optional when the provider has one kind.")
-    name: str = Field(pattern=CONFIG_NAME_PATTERN)
+    name: ConfigName
     enabled: bool = True
     config: dict[str, Any] = Field(
         default_factory=dict, description="Fields of the provider's config model, secrets included."
@@ -52,7 +78,7 @@ class ConfigCreate(_Input):
 
 
 class ConfigUpdate(_Input):
-    name: str | None = Field(default=None, pattern=CONFIG_NAME_PATTERN)
+    name: ConfigName | None = None
     enabled: bool | None = None
     config: dict[str, Any] | None = Field(
         default=None,
