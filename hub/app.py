@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import structlog
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
 from hub import admin
 from hub.context import CTX_KEY, HubContext, open_context
@@ -24,8 +25,13 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     ctx = app[CTX_KEY]
     if ctx.settings.auto_migrate:
         await ctx.migrate()
+    elif pending := await ctx.pending_migrations():
+        log.error("database not migrated; run `hub db upgrade`", pending=sorted(pending))
     watcher = app[WATCHER_KEY]
-    await watcher.prime()
+    try:
+        await watcher.prime()
+    except SQLAlchemyError as exc:
+        log.warning("configs not readable yet", error=f"{type(exc).__name__}")
     ctx.configs.listeners.append(watcher.announce)
     yield
     ctx.configs.listeners.remove(watcher.announce)
