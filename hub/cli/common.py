@@ -114,6 +114,21 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def emit_records(records: Sequence[Any], columns: Sequence[str], as_json: bool) -> None:
+    """Records with an `out()` model, as a JSON list or a table."""
+    if as_json:
+        emit_json([r.out() for r in records])
+    else:
+        emit_table([r.out().model_dump() for r in records], columns)
+
+
+def emit_record(record: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json(record.out())
+    else:
+        emit_fields(record.out().model_dump())
+
+
 def split_assignments(items: Iterable[str], option: str) -> list[tuple[str, str | None]]:
     """`NAME=VALUE` pairs; a bare `NAME` yields (NAME, None)."""
     pairs = []

@@ -12,9 +12,9 @@ from hub.cli.common import (
     build,
     collect,
     confirm_or_abort,
-    emit_fields,
     emit_json,
-    emit_table,
+    emit_record,
+    emit_records,
     read_stdin_lines,
     split_assignments,
     with_hub,
@@ -88,12 +88,6 @@ def collect_values(
     return values
 
 
-def _show(record: ConfigRecord, as_json: bool) -> None:
-    if as_json:
-        emit_json(record.out())
-    else:
-        emit_fields(record.out().model_dump())
-
 
 def _values_options(fn: Any) -> Any:
     fn = click.option(
@@ -157,7 +151,7 @@ def create(
         )
         return await ctx.configs.create(body)
 
-    _show(with_hub(run), as_json)
+    emit_record(with_hub(run), as_json)
 
 
 @configs.command("list")
@@ -176,11 +170,7 @@ def list_(tenant: str | None, provider: str | None, limit: int, as_json: bool) -
             limit,
         )
 
-    records = with_hub(run)
-    if as_json:
-        emit_json([r.out() for r in records])
-    else:
-        emit_table([r.out().model_dump() for r in records], COLUMNS)
+    emit_records(with_hub(run), COLUMNS, as_json)
 
 
 @configs.command("show")
@@ -192,7 +182,7 @@ def show(config_id: str, as_json: bool) -> None:
     async def run(ctx: HubContext) -> ConfigRecord:
         return await ctx.configs.get(config_id)
 
-    _show(with_hub(run), as_json)
+    emit_record(with_hub(run), as_json)
 
 
 @configs.command("update")
@@ -219,7 +209,7 @@ def update(
         body = build(ConfigUpdate, name=name, config=values or None)
         return await ctx.configs.update(config_id, body)
 
-    _show(with_hub(run), as_json)
+    emit_record(with_hub(run), as_json)
 
 
 @configs.command("delete")

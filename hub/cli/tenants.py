@@ -6,9 +6,8 @@ from hub.cli.common import (
     build,
     collect,
     confirm_or_abort,
-    emit_fields,
-    emit_json,
-    emit_table,
+    emit_record,
+    emit_records,
     with_hub,
 )
 from hub.context import HubContext
@@ -18,12 +17,6 @@ from hub.tenants.schemas import TenantCreate, TenantUpdate
 
 COLUMNS = ("id", "slug", "name", "created_at")
 
-
-def _show(record: TenantRecord, as_json: bool) -> None:
-    if as_json:
-        emit_json(record.out())
-    else:
-        emit_fields(record.out().model_dump())
 
 
 @click.group("tenants")
@@ -42,7 +35,7 @@ def create(slug: str, name: str, as_json: bool) -> None:
     async def run(ctx: HubContext) -> TenantRecord:
         return await ctx.tenants.create(body)
 
-    _show(with_hub(run), as_json)
+    emit_record(with_hub(run), as_json)
 
 
 @tenants.command("list")
@@ -54,11 +47,7 @@ def list_(limit: int, as_json: bool) -> None:
     async def run(ctx: HubContext) -> list[TenantRecord]:
         return await collect(lambda n, cursor: ctx.tenants.list(limit=n, cursor=cursor), limit)
 
-    records = with_hub(run)
-    if as_json:
-        emit_json([r.out() for r in records])
-    else:
-        emit_table([r.out().model_dump() for r in records], COLUMNS)
+    emit_records(with_hub(run), COLUMNS, as_json)
 
 
 @tenants.command("show")
@@ -70,7 +59,7 @@ def show(tenant: str, as_json: bool) -> None:
     async def run(ctx: HubContext) -> TenantRecord:
         return await ctx.tenants.get(tenant)
 
-    _show(with_hub(run), as_json)
+    emit_record(with_hub(run), as_json)
 
 
 @tenants.command("update")
@@ -87,7 +76,7 @@ def update(tenant: str, slug: str | None, name: str | None, as_json: bool) -> No
     async def run(ctx: HubContext) -> TenantRecord:
         return await ctx.tenants.update(tenant, body)
 
-    _show(with_hub(run), as_json)
+    emit_record(with_hub(run), as_json)
 
 
 @tenants.command("delete")
