@@ -49,3 +49,13 @@ def hub_config_changed(ctx, config, change):  # type: ignore[no-untyped-def]
 @hookspec
 def hub_health(ctx):  # type: ignore[no-untyped-def]
     """Return this plugin's health for `/readyz`: a `hub.plugins.Health` or a dict like it."""
+
+
+@hookspec
+def hub_subscribers(bus, ctx):  # type: ignore[no-untyped-def]
+    """Subscribe event handlers with `bus.subscribe(pattern, handler, name=..., priority=...)`."""
+
+
+@hookspec
+def hub_sync_jobs():  # type: ignore[no-untyped-def]
+    """Return the `hub.sync.SyncJob` descriptors (entity, priority, interval, run functions)."""

@@ -41,6 +41,20 @@ class Settings(BaseSettings):
     config_poll_seconds: float = Field(default=5.0, gt=0)
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
 
+    # event bus
+    bus_max_attempts: int = Field(default=8, ge=1, description="Attempts before dead-letter.")
+    bus_retry_base_seconds: float = Field(default=1.0, gt=0)
+    bus_retry_max_seconds: float = Field(default=600.0, gt=0)
+    # webhook intake
+    webhook_max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    webhook_rejections_kept: int = Field(default=1000, ge=0, description="Audit rows per config.")
+    # outbound HTTP
+    http_timeout_seconds: float = Field(default=30.0, gt=0)
+    http_max_attempts: int = Field(default=4, ge=1)
+    call_log_retention_days: float = Field(default=14.0, gt=0)
+    # sync
+    sync_tick_seconds: float = Field(default=5.0, gt=0, description="How often due jobs are run.")
+
     _split = field_validator("secret_keys", "disable_plugins", mode="before")(_split_commas)
 
     @property
