@@ -15,6 +15,7 @@ from hub.settings import Settings
 from hub.tenants.watcher import ConfigWatcher
 from hub.web import health
 from hub.web.middleware import admin_auth, json_errors, request_context
+from hub.webhooks import service as webhooks
 
 WATCHER_KEY = web.AppKey("hub_config_watcher", ConfigWatcher)
 
@@ -38,11 +39,38 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     await ctx.close()
 
 
+async def _outbound(app: web.Application) -> AsyncIterator[None]:
+    """The shared HTTP client session and call-log pruning; closed before the database."""
+    ctx = app[CTX_KEY]
+    await ctx.http.start()
+    yield
+    await ctx.http.close()
+
+
 async def _plugin_lifecycle(app: web.Application) -> AsyncIterator[None]:
     ctx = app[CTX_KEY]
     await ctx.plugins.acall("hub_startup", ctx=ctx)
     yield
     await ctx.plugins.acall("hub_shutdown", ctx=ctx)
+
+
+async def _bus_dispatcher(app: web.Application) -> AsyncIterator[None]:
+    """Deliver stored events while the server runs; started after plugins, stopped before."""
+    bus = app[CTX_KEY].bus
+    bus.start()
+    yield
+    await bus.stop()
+
+
+async def _sync_scheduler(app: web.Application) -> AsyncIterator[None]:
+    """Run due sync jobs every HUB_SYNC_TICK_SECONDS; stop them before plugins shut down."""
+    ctx = app[CTX_KEY]
+    task = asyncio.create_task(ctx.sync.scheduler.run_forever(ctx.settings.sync_tick_seconds))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    await ctx.sync.close()
 
 
 async def _config_polling(app: web.Application) -> AsyncIterator[None]:
@@ -73,6 +101,10 @@ def create_app(
     admin.add_routes(app)
     ctx.plugins.call("hub_routes", app=app, ctx=ctx)
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_outbound)
     app.cleanup_ctx.append(_plugin_lifecycle)
+    app.cleanup_ctx.append(_bus_dispatcher)
     app.cleanup_ctx.append(_config_polling)
+    app.cleanup_ctx.append(_sync_scheduler)
+    webhooks.setup(app)
     return app

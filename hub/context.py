@@ -11,13 +11,17 @@ from typing import Any
 import structlog
 from aiohttp import web
 
+from hub.bus import Bus
 from hub.db import migrate
 from hub.db.engine import Database
+from hub.http.outbound import OutboundHTTP
 from hub.keyfiles import ProcessSecrets, load_process_secrets
 from hub.metrics import Metrics
 from hub.plugins import Plugins, flatten
 from hub.providers import ProviderRegistry
 from hub.settings import Settings
+from hub.sync.jobs import collect_jobs
+from hub.sync.service import SyncService
 from hub.tenants.config_store import ConfigStore
 from hub.tenants.crypto import KeyRing
 from hub.tenants.tenant_store import TenantStore
@@ -36,8 +40,11 @@ class HubContext:
     tenants: TenantStore
     configs: ConfigStore
     metrics: Metrics
+    http: OutboundHTTP
+    bus: Bus
     migration_branches: list[migrate.Branch] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    sync: SyncService = field(init=False, repr=False)
 
     async def migrate(self) -> None:
         before = await migrate.current(self.db, self.migration_branches)
@@ -50,6 +57,9 @@ class HubContext:
         return await migrate.pending(self.db, self.migration_branches)
 
     async def close(self) -> None:
+        await self.sync.close()
+        await self.bus.stop()
+        await self.http.close()
         await self.db.dispose()
 
 
@@ -111,7 +121,11 @@ def open_context(settings: Settings, plugins: Plugins | None = None) -> HubConte
         tenants=TenantStore(db),
         configs=configs,
         metrics=metrics,
+        http=OutboundHTTP(settings, db, metrics, configs),
+        bus=Bus(db, settings, metrics),
         migration_branches=collect_migrations(plugins),
     )
     configs.context = ctx
+    ctx.sync = SyncService(ctx, collect_jobs(plugins, providers))
+    plugins.call("hub_subscribers", bus=ctx.bus, ctx=ctx)
     return ctx

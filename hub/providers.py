@@ -16,6 +16,7 @@ import structlog
 from pydantic import BaseModel, SecretBytes, SecretStr
 
 from hub.errors import NotFound, ValidationFailed
+from hub.webhooks.handler import WebhookHandler
 
 DEFAULT_KIND = "default"
 
@@ -38,6 +39,8 @@ class ConfigKind:
     name: str = DEFAULT_KIND
     title: str = ""
     test: TestFn | None = None
+    webhook: "WebhookHandler | None" = None
+    """Receives `/webhooks/<provider>/<config_id>` for configs of this kind (hub.webhooks)."""
 
     @property
     def secret_fields(self) -> list[str]:

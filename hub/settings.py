@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     # webhook intake
     webhook_max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     webhook_rejections_kept: int = Field(default=1000, ge=0, description="Audit rows per config.")
+    webhook_trust_forwarded_for: bool = Field(
+        default=False,
+        description="Take the caller's address from X-Forwarded-For (last entry); only behind "
+        "a trusted reverse proxy that sets it.",
+    )
+    webhook_max_attempts: int = Field(default=5, ge=1, description="Processing attempts.")
+    webhook_retry_base_seconds: float = Field(default=1.0, gt=0)
     # outbound HTTP
     http_timeout_seconds: float = Field(default=30.0, gt=0)
     http_max_attempts: int = Field(default=4, ge=1)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PLUGIN_SOURCES = Path(__file__).parent / "plugins"
-DISTRIBUTIONS = ("hub_test_example", "hub_test_broken")
+DISTRIBUTIONS = ("hub_test_example", "hub_test_broken", "hub_test_hmac")
 
 
 @pytest.fixture(scope="session")

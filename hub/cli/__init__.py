@@ -11,10 +11,14 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 import hub
+from hub.cli.calls import calls
 from hub.cli.common import CliState, emit_json, emit_table, state, with_hub
 from hub.cli.configs import configs
+from hub.cli.events import events
 from hub.cli.secrets import secrets
+from hub.cli.sync import sync
 from hub.cli.tenants import tenants
+from hub.cli.webhooks import webhooks
 from hub.context import HubContext, load_plugins, open_context
 from hub.db import migrate
 from hub.errors import HubError
@@ -159,7 +163,7 @@ def make_cli() -> click.Group:
     def cli() -> None:
         """Integration Hub: connect your systems to collaboration platforms."""
 
-    for command in (run, plugins_, db, tenants, configs, secrets):
+    for command in (run, plugins_, db, tenants, configs, secrets, events, calls, sync, webhooks):
         cli.add_command(command)
     return cli
 

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 import hub
@@ -32,6 +32,9 @@ class Readiness(BaseModel):
     status: Literal["ok", "degraded", "error"]
     checks: dict[str, Check]
     plugins: dict[str, Check]
+    outbound: dict[str, Check] = Field(
+        default_factory=dict, description="Provider configs whose outbound calls keep failing."
+    )
 
 
 def _health(value: Any) -> Check:
@@ -74,12 +77,20 @@ async def readiness(ctx: HubContext) -> Readiness:
         reported = _health(value)
         if plugins.get(plugin, Check(status="ok")).status == "ok" or reported.status == "error":
             plugins[plugin] = reported
+    outbound = {
+        h.config_id: Check(
+            status="degraded",
+            detail=f"{h.provider}: {h.consecutive_failures} consecutive calls failed; "
+            f"last: {h.last_error}"[:300],
+        )
+        for h in ctx.http.health.degraded()
+    }
     status: Literal["ok", "degraded", "error"] = "ok"
     if any(c.status != "ok" for c in checks.values()):
         status = "error"
-    elif any(c.status != "ok" for c in plugins.values()):
+    elif any(c.status != "ok" for c in plugins.values()) or outbound:
         status = "degraded"
-    return Readiness(status=status, checks=checks, plugins=plugins)
+    return Readiness(status=status, checks=checks, plugins=plugins, outbound=outbound)
 
 
 @endpoint("Liveness: the process answers", response=Alive, tags=["health"])
@@ -93,7 +104,8 @@ async def healthz(request: web.Request) -> Alive:
     tags=["health"],
     errors=[503],
     description="503 when the database is unreachable or migrations are pending; "
-    "plugin problems report `degraded` with 200 so one plugin cannot take the hub out.",
+    "plugin problems and provider configs whose outbound calls keep failing (`outbound`) "
+    "report `degraded` with 200 so one plugin or provider cannot take the hub out.",
 )
 async def readyz(request: web.Request) -> web.Response:
     result = await readiness(request.app[CTX_KEY])

@@ -73,7 +73,9 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
 @web.middleware
 async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     limit = request.app[CTX_KEY].settings.max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
+    # A handler marked with `__hub_own_body_limit__` (the webhook route) enforces its own.
+    own_limit = getattr(request.match_info.handler, "__hub_own_body_limit__", False)
+    if not own_limit and request.content_length is not None and request.content_length > limit:
         message = f"request body is larger than {limit} bytes"
         return error_response(413, "payload_too_large", message)
     try:

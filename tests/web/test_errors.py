@@ -155,7 +155,7 @@ async def test_unexpected_failure_is_500_json_without_details(
 
     ctx = client.app[CTX_KEY]
     async with ctx.db.engine.begin() as conn:
-        await conn.exec_driver_sql("DROP TABLE hub_provider_configs")
+        await conn.exec_driver_sql("ALTER TABLE hub_provider_configs RENAME TO hub_gone")
     resp = await client.get("/api/admin/configs", headers=admin_headers)
     text = await resp.text()
     assert resp.status == 500
