@@ -23,7 +23,9 @@ class InboundRequest:
     method: str
     path: str
     query: Mapping[str, str]
-    """Decoded query parameters (first value of each name); `raw_query` is the original."""
+    """Decoded query parameters, form-style: `+` reads as a space. A provider that
+    puts raw base64 (with `+`) in the query string: parse `raw_query` with
+    `urllib.parse.unquote` instead."""
     raw_query: str
     headers: Mapping[str, str]
     """Case-insensitive request headers."""

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from collections.abc import Callable
 from types import ModuleType
 
 import pytest
@@ -48,8 +49,12 @@ def received(settings: Settings, plugins: Plugins, signing: ModuleType) -> Recei
     return asyncio.run(run())
 
 
+Invoke = Callable[..., Result]
+
+
 @pytest.fixture
-def hub(settings: Settings, plugins: Plugins):  # type: ignore[no-untyped-def]
+def hub(settings: Settings, plugins: Plugins) -> Invoke:
+    """Run `hub ARGS...` in-process against the test database."""
     cli = make_cli()
     state = CliState(settings, plugins)
 
@@ -62,7 +67,7 @@ def hub(settings: Settings, plugins: Plugins):  # type: ignore[no-untyped-def]
     return invoke
 
 
-def test_list_and_show(received: Received, hub) -> None:  # type: ignore[no-untyped-def]
+def test_list_and_show(received: Received, hub: Invoke) -> None:
     items = json.loads(hub("webhooks", "list", "--json").stdout)
     assert [i["dedup_key"] for i in items] == ["cli-2", "cli-1", "cli-0"]
     assert {i["status"] for i in items} == {"processed"}
@@ -84,14 +89,14 @@ def test_list_and_show(received: Received, hub) -> None:  # type: ignore[no-unty
     assert SECRET not in text
 
 
-def test_unknown_webhook_is_one_line_error(received: Received, hub) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_webhook_is_one_line_error(received: Received, hub: Invoke) -> None:
     result = hub("webhooks", "show", "nope", ok=False)
     assert result.exit_code == 1
     assert result.stderr.strip() == "error: webhook 'nope' not found"
     assert hub("webhooks", "replay", "nope", ok=False).exit_code == 1
 
 
-def test_stats_and_rejections(received: Received, hub) -> None:  # type: ignore[no-untyped-def]
+def test_stats_and_rejections(received: Received, hub: Invoke) -> None:
     [row] = json.loads(hub("webhooks", "stats", "--json").stdout)["items"]
     assert row == {
         "provider": "test_hmac", "config_id": received.config_id, "received": 3,
@@ -103,7 +108,7 @@ def test_stats_and_rejections(received: Received, hub) -> None:  # type: ignore[
     assert rejection["remote_ip"] == "127.0.0.1"
 
 
-def test_replay_and_force(received: Received, hub) -> None:  # type: ignore[no-untyped-def]
+def test_replay_and_force(received: Received, hub: Invoke) -> None:
     out = hub("webhooks", "replay", received.ids[1]).stdout
     assert out.startswith("nothing new to publish")
     forced = json.loads(hub("webhooks", "replay", received.ids[1], "--force", "--json").stdout)
@@ -113,7 +118,7 @@ def test_replay_and_force(received: Received, hub) -> None:  # type: ignore[no-u
     )
 
 
-def test_clear(received: Received, hub) -> None:  # type: ignore[no-untyped-def]
+def test_clear(received: Received, hub: Invoke) -> None:
     refused = hub("webhooks", "clear", ok=False)
     assert refused.exit_code == 1 and "--yes" in refused.stderr
     assert hub("webhooks", "clear", "--before", "1d", "--yes").stdout.strip() == (
