@@ -23,9 +23,7 @@ class InboundRequest:
     method: str
     path: str
     query: Mapping[str, str]
-    """Decoded query parameters, form-style: `+` reads as a space. A provider that
-    puts raw base64 (with `+`) in the query string: parse `raw_query` with
-    `urllib.parse.unquote` instead."""
+    """Decoded query parameters (first value of each name); `raw_query` is the original."""
     raw_query: str
     headers: Mapping[str, str]
     """Case-insensitive request headers."""

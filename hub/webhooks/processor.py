@@ -204,7 +204,6 @@ class Processor:
         self._task: asyncio.Task[None] | None = None
         self._sqlite = ctx.db.dialect == "sqlite"
         self._last_round = time.monotonic()
-        self._next_retry: float | None = None
         self.intake_idle: Callable[[], bool] | None = None
 
     def wake(self) -> None:
@@ -257,15 +256,17 @@ class Processor:
                 await asyncio.sleep(0)
                 continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._wait_seconds())
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
-    def _wait_seconds(self) -> float:
-        """Until the next poll, or sooner when a retry this process scheduled comes due."""
-        wait = self.poll_seconds
-        if self._next_retry is not None:
-            wait = min(wait, max(0.0, self._next_retry - time.monotonic()))
-            self._next_retry = None
-        return wait
+    async def drain(self, *, max_rounds: int = 10_000) -> int:
+        """Process everything due now; returns how many webhooks were handled (tests, CLI)."""
+        total = 0
+        for _ in range(max_rounds):
+            done = await self.run_once()
+            total += done
+            if done == 0:
+                break
+        return total
 
     def _handled_providers(self) -> list[str]:
         return [
@@ -354,8 +355,6 @@ class Processor:
                 else:
                     delay = min(RETRY_CAP_SECONDS, self.retry_base * 2.0 ** (attempts - 1))
                     delay *= random.uniform(0.5, 1.0)
-                    due = time.monotonic() + delay
-                    self._next_retry = min(due, self._next_retry or due)
                     values = {"next_attempt_at": now + timedelta(seconds=delay)}
                     metric.labels(webhook.provider, "retry").inc()
                     log.warning(

@@ -73,9 +73,8 @@ class WebhookDetail(WebhookOut):
 
     @classmethod
     def of(cls, webhook: StoredWebhook) -> "WebhookDetail":
-        encoding: Literal["utf-8", "base64"] = "utf-8"
         try:
-            body = webhook.body.decode("utf-8")
+            body, encoding = webhook.body.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             body, encoding = base64.b64encode(webhook.body).decode("ascii"), "base64"
         summary = WebhookOut.of(webhook).model_dump()
@@ -86,7 +85,7 @@ class WebhookDetail(WebhookOut):
             remote_ip=webhook.remote_ip,
             headers=dict(webhook.headers),
             body=body,
-            body_encoding=encoding,
+            body_encoding=encoding,  # type: ignore[arg-type]
             body_bytes=len(webhook.body),
             messages=list(webhook.messages),
         )

@@ -26,7 +26,6 @@ from hub.webhooks.handler import WebhookHandler, max_body_bytes
 log = structlog.get_logger("hub.webhooks")
 
 MAX_ENTRIES = 10_000
-MAX_ID_LENGTH = 64  # config ids are UUIDs; longer path segments are not looked up or cached
 
 
 @dataclass(frozen=True)
@@ -104,9 +103,6 @@ class Targets:
 
     async def _load_once(self, config_id: str) -> _Entry:
         """Single flight: concurrent requests for one config share one load."""
-        if len(config_id) > MAX_ID_LENGTH:
-            error = NotFound("no config with such an id", code="config_not_found")
-            return _Entry(None, None, error, 0.0)
         running = self._loading.get(config_id)
         if running is not None:
             return await asyncio.shield(running)

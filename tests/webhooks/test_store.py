@@ -149,18 +149,3 @@ async def _processed(hook: Hook, config_id: str, expected: int) -> bool:
 
 async def _rejections(hook: Hook, expected: int) -> bool:
     return await hook.scalar("SELECT count(*) FROM hub_webhook_rejections") == expected
-
-
-async def test_deleting_a_config_deletes_its_webhooks(hook: Hook) -> None:
-    keep, drop = await hook.config("keep"), await hook.config("drop")
-    assert (await hook.send(keep.id, "k")).status == 200
-    assert (await hook.send(drop.id, "d")).status == 200
-    assert (await hook.send(drop.id, "x", secret="forged")).status == 401
-    await hook.until_processed(2)
-    await wait_for(lambda: _rejections(hook, 1))
-    await hook.ctx.configs.delete(drop.id)
-    assert [w.config_id for w in await hook.webhooks()] == [keep.id]
-    assert await _rejections(hook, 0)
-    resp = await hook.send(drop.id, "late")
-    assert resp.status == 404
-    assert (await resp.json())["code"] == "config_not_found"

@@ -30,7 +30,6 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 EVENT_TYPE = "test_hmac.message.received"
 SUBSCRIBER = "test_hmac.store_message"
 OK = Reply.json({"ok": True})
-FAULT = "X-Test-Fault"
 
 
 class TestHmacConfig(BaseModel):
@@ -68,12 +67,6 @@ class HmacWebhook:
         data = request.json()
         if not isinstance(data, dict) or not isinstance(data.get("message_id"), str):
             raise WebhookRejected("message_id is missing", code="invalid_body")
-        # Faults a buggy handler could have, so tests see how the hub copes.
-        fault = request.headers.get(FAULT)
-        if fault == "crash":
-            raise RuntimeError("the handler has a bug")
-        if fault == "unstorable":
-            return Verified(reply=OK, dedup_key=data["message_id"], messages=[{"x": object()}])
         return Verified(reply=OK, dedup_key=data["message_id"], messages=[data])
 
     async def events(self, webhook: StoredWebhook, config: BaseModel) -> list[EventDraft]:
