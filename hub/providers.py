@@ -62,8 +62,10 @@ class Provider:
         model: type[BaseModel],
         test: TestFn | None = None,
         capabilities: Iterable[str] = (),
+        webhook: "WebhookHandler | None" = None,
     ) -> "Provider":
-        return cls(name, title, (ConfigKind(model, test=test),), frozenset(capabilities))
+        kind = ConfigKind(model, test=test, webhook=webhook)
+        return cls(name, title, (kind,), frozenset(capabilities))
 
     def kind(self, name: str | None) -> ConfigKind:
         if name is None:
@@ -95,12 +97,14 @@ def secret_fields(model: type[BaseModel]) -> list[str]:
     return [name for name, info in model.model_fields.items() if _is_secret(info.annotation)]
 
 
-async def run_test(kind: ConfigKind, values: BaseModel, ctx: Any) -> str | None:
-    """Call a kind's test, passing the context too when the function accepts it."""
+async def run_test(
+    kind: ConfigKind, values: BaseModel, ctx: Any, config_id: str | None = None
+) -> str | None:
+    """Call a kind's test with as many of (values, ctx, config_id) as it accepts."""
     if kind.test is None:
         return None
-    params = inspect.signature(kind.test).parameters
-    result = await (kind.test(values, ctx) if len(params) >= 2 else kind.test(values))
+    arity = len(inspect.signature(kind.test).parameters)
+    result = await kind.test(*(values, ctx, config_id)[: max(1, min(arity, 3))])
     return None if result is None else str(result)
 
 

@@ -43,7 +43,7 @@ def test_registry_keeps_the_first_owner_of_a_name() -> None:
         registry.get("nope")
 
 
-async def test_run_test_passes_ctx_only_when_accepted() -> None:
+async def test_run_test_passes_as_many_arguments_as_accepted() -> None:
     seen: list[object] = []
 
     async def one_arg(config: BaseModel) -> str:
@@ -56,4 +56,16 @@ async def test_run_test_passes_ctx_only_when_accepted() -> None:
     assert await run_test(ConfigKind(Mixed, test=one_arg), values, "CTX") == "one"
     assert await run_test(ConfigKind(Mixed, test=two_args), values, "CTX") is None
     assert seen == ["CTX"]
+
+    async def three_args(config: BaseModel, ctx: object, config_id: str | None) -> str:
+        return f"{ctx}/{config_id}"
+
+    kind = ConfigKind(Mixed, test=three_args)
+    assert await run_test(kind, values, "CTX", "cfg-1") == "CTX/cfg-1"
     assert await run_test(ConfigKind(Mixed), values, "CTX") is None
+
+
+def test_a_single_kind_provider_can_receive_webhooks() -> None:
+    handler = object()
+    single = Provider.single("one", "One", Mixed, webhook=handler)  # type: ignore[arg-type]
+    assert single.kinds[0].webhook is handler

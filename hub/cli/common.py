@@ -2,10 +2,11 @@
 
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import click
@@ -18,6 +19,8 @@ from hub.settings import Settings
 from hub.tenants.records import Page
 
 T = TypeVar("T")
+_AGE = re.compile(r"^(\d+)\s*([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -114,6 +117,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def emit_models(items: Sequence[BaseModel], columns: Sequence[str], as_json: bool) -> None:
+    """Pydantic models, as a JSON list or a table of `columns`."""
+    if as_json:
+        emit_json(items)
+    else:
+        emit_table([i.model_dump() for i in items], columns)
+
+
 def emit_records(records: Sequence[Any], columns: Sequence[str], as_json: bool) -> None:
     """Records with an `out()` model, as a JSON list or a table."""
     if as_json:
@@ -127,6 +138,21 @@ def emit_record(record: Any, as_json: bool) -> None:
         emit_json(record.out())
     else:
         emit_fields(record.out().model_dump())
+
+
+def parse_before(value: str, option: str = "--before") -> datetime:
+    """An ISO date or time (UTC unless it says otherwise) or an age like `7d`, `12h`, `30m`."""
+    text = value.strip()
+    age = _AGE.match(text)
+    if age:
+        return datetime.now(UTC) - timedelta(**{_UNITS[age.group(2)]: int(age.group(1))})
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            f"{option} expects an ISO date/time or an age like 7d, 12h, 30m; got {value!r}"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def split_assignments(items: Iterable[str], option: str) -> list[tuple[str, str | None]]:

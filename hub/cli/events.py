@@ -1,7 +1,5 @@
 """`hub events ...`: inspect the event outbox, replay events, retry dead letters."""
 
-import re
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
@@ -20,33 +18,17 @@ from hub.cli.common import (
     confirm_or_abort,
     emit_fields,
     emit_json,
+    emit_models,
     emit_table,
+    parse_before,
     with_hub,
 )
 from hub.context import HubContext
-from hub.errors import ValidationFailed
 
 COLUMNS = ("id", "type", "status", "source", "tenant_id", "received_at")
 DELIVERY_COLUMNS = ("subscriber", "priority", "status", "attempts", "next_attempt_at", "last_error")
 DEAD_COLUMNS = ("id", "event_id", "event_type", "subscriber", "attempts", "last_error")
 STATUSES = click.Choice(["pending", "running", "done", "skipped", "dead"])
-_AGE = re.compile(r"^(\d+)\s*([smhdw])$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
-
-def parse_before(value: str) -> datetime:
-    """An ISO date or time (UTC unless it says otherwise) or an age like `7d`, `12h`, `30m`."""
-    text = value.strip()
-    age = _AGE.match(text)
-    if age:
-        return datetime.now(UTC) - timedelta(**{_UNITS[age.group(2)]: int(age.group(1))})
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(
-            f"--before expects an ISO date/time or an age like 7d, 12h, 30m; got {value!r}"
-        ) from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 @click.group("events")
@@ -72,10 +54,7 @@ def list_(type_: str | None, status: str | None, limit: int, as_json: bool) -> N
         )
 
     items = with_hub(run)
-    if as_json:
-        emit_json(items)
-    else:
-        emit_table([i.model_dump() for i in items], COLUMNS)
+    emit_models(items, COLUMNS, as_json)
 
 
 @events.command("show")
@@ -190,10 +169,7 @@ def dead_letters(subscriber: str | None, retry: bool, limit: int, as_json: bool)
         )
 
     items = with_hub(run)
-    if as_json:
-        emit_json(items)
-    else:
-        emit_table([i.model_dump() for i in items], DEAD_COLUMNS)
+    emit_models(items, DEAD_COLUMNS, as_json)
 
 
 @events.command("dispatch")

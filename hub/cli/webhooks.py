@@ -10,10 +10,11 @@ from hub.cli.common import (
     confirm_or_abort,
     emit_fields,
     emit_json,
+    emit_models,
     emit_table,
+    parse_before,
     with_hub,
 )
-from hub.cli.events import parse_before
 from hub.context import HubContext
 from hub.webhooks.schemas import (
     ClearOut,
@@ -64,10 +65,7 @@ def list_(
         )  # fmt: skip
 
     items = with_hub(run)
-    if as_json:
-        emit_json(items)
-    else:
-        emit_table([i.model_dump() for i in items], COLUMNS)
+    emit_models(items, COLUMNS, as_json)
 
 
 @webhooks.command("show")
@@ -148,10 +146,7 @@ def rejections(config_id: str | None, limit: int, as_json: bool) -> None:
         )
 
     items = with_hub(run)
-    if as_json:
-        emit_json(items)
-    else:
-        emit_table([i.model_dump() for i in items], REJECTION_COLUMNS)
+    emit_models(items, REJECTION_COLUMNS, as_json)
 
 
 @webhooks.command("clear")

@@ -302,33 +302,17 @@ class ProviderClient:
                 delay = self.backoff.delay(failures, verdict.floor)
                 if verdict.outcome == "rate_limited":
                     self.http.limiter.pause(self.provider, self.config_id or "", delay)
-                log.warning(
-                    "outbound attempt failed; retrying",
-                    provider=self.provider,
-                    config_id=self.config_id,
-                    method=method,
-                    url=shown,
-                    status=response.status if response else None,
-                    outcome=verdict.outcome,
-                    provider_code=verdict.code,
-                    attempt=attempt,
-                    retry_in=round(delay, 3),
-                )
+                self._log_failure(
+                    "outbound attempt failed; retrying", method, shown, response, verdict,
+                    attempt=attempt, retry_in=round(delay, 3),
+                )  # fmt: skip
                 await asyncio.sleep(delay)
                 continue
             error = self._error(verdict, method, shown, attempt, response, message, secrets)
-            log.warning(
-                "outbound call failed",
-                provider=self.provider,
-                config_id=self.config_id,
-                method=method,
-                url=shown,
-                status=response.status if response else None,
-                outcome=verdict.outcome,
-                provider_code=verdict.code,
-                attempts=attempt,
-                error=error.message,
-            )
+            self._log_failure(
+                "outbound call failed", method, shown, response, verdict,
+                attempts=attempt, error=error.message,
+            )  # fmt: skip
             if self.config_id:
                 await self.http.health.failure(self.config_id, self.provider, error)
             raise error
@@ -408,6 +392,27 @@ class ProviderClient:
         if status >= 400:
             return Verdict("http_error", message=message)
         return Verdict("ok")
+
+    def _log_failure(
+        self,
+        event: str,
+        method: str,
+        shown: str,
+        response: Response | None,
+        verdict: Verdict,
+        **extra: Any,
+    ) -> None:
+        log.warning(
+            event,
+            provider=self.provider,
+            config_id=self.config_id,
+            method=method,
+            url=shown,
+            status=response.status if response else None,
+            outcome=verdict.outcome,
+            provider_code=verdict.code,
+            **extra,
+        )
 
     def _record(
         self,

@@ -356,7 +356,7 @@ class ConfigStore:
         state, message, ok = "ok", None, True
         try:
             message = await asyncio.wait_for(
-                run_test(kind, values, self.context), TEST_TIMEOUT_SECONDS
+                run_test(kind, values, self.context, config_id), TEST_TIMEOUT_SECONDS
             )
         except ConnectionTestFailed as exc:
             ok, state, message = False, exc.state, str(exc)

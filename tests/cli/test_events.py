@@ -2,14 +2,11 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from hub.cli.events import parse_before
 from hub.context import HubContext, open_context
-from hub.errors import ValidationFailed
 from hub.plugins import Plugins
 from hub.settings import Settings
 from tests.cli.conftest import Invoke, as_json
@@ -226,14 +223,3 @@ def test_dispatch_reports_subscribers_missing_here(
     assert "warning: 1 delivery(ies) wait for unregistered subscriber demo.gone" in out
     stats = as_json(invoke("events", "stats", "--json"))
     assert stats["unregistered"] == {"demo.gone": 1}
-
-
-def test_parse_before_accepts_dates_times_and_ages() -> None:
-    assert parse_before("2026-03-01") == datetime(2026, 3, 1, tzinfo=UTC)
-    assert parse_before("2026-03-01T08:30:00+08:00") == datetime(2026, 3, 1, 0, 30, tzinfo=UTC)
-    week_ago = parse_before("7d")
-    assert timedelta(days=7) <= datetime.now(UTC) - week_ago < timedelta(days=7, minutes=1)
-    half_day_ago = parse_before("12h")
-    assert datetime.now(UTC) - half_day_ago >= timedelta(hours=12)
-    with pytest.raises(ValidationFailed):
-        parse_before("soon")
