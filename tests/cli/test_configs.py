@@ -1,5 +1,11 @@
+import click
 import pytest
+from click.testing import CliRunner, Result
 
+from hub.cli import make_cli
+from hub.cli.common import CliState
+from hub.cli.configs import config_group
+from hub.plugins import Plugins
 from hub.settings import Settings
 from tests.cli.conftest import Invoke, as_json
 
@@ -120,3 +126,33 @@ def test_secret_not_in_database_file(invoke: Invoke, tenant: str, settings: Sett
         if __import__("os").path.exists(path)
     )
     assert SECRET.encode() not in raw
+
+
+def test_a_provider_preset_implies_the_provider_and_refuses_other_configs(
+    settings: Settings, plugins: Plugins, invoke: Invoke, tenant: str
+) -> None:
+    cli = make_cli()
+    for provider in ("example", "other"):
+        preset = click.Group(f"{provider}-tools")
+        preset.add_command(config_group("config", provider, provider.title()))
+        cli.add_command(preset)
+    state = CliState(settings, plugins)
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), obj=state)
+
+    created = run("example-tools", "config", "create", "--tenant", "acme",
+                  "--secret", f"api_key={SECRET}", "--json")  # fmt: skip
+    assert created.exit_code == 0, created.output
+    config_id = as_json(created)["id"]
+    assert "--provider" not in run("example-tools", "config", "create", "--help").output
+
+    listed = as_json(run("example-tools", "config", "list", "--json"))
+    assert [c["id"] for c in listed] == [config_id]
+    assert as_json(run("other-tools", "config", "list", "--json")) == []
+    for command in ("show", "test", "disable"):
+        refused = run("other-tools", "config", command, config_id)
+        assert refused.exit_code == 1
+        assert f"config '{config_id}' is a example config, not other" in refused.stderr
+    assert as_json(invoke("configs", "show", config_id, "--json"))["enabled"] is True
+    assert run("example-tools", "config", "test", config_id).stdout == "ok: connected\n"
