@@ -14,6 +14,7 @@ import json as jsonlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 import aiohttp
@@ -22,6 +23,7 @@ from pydantic import BaseModel, SecretBytes, SecretStr
 from yarl import URL
 
 from hub.db.base import utcnow
+from hub.http.download import Downloaded, Progress, download
 from hub.http.errors import (
     AuthFailed,
     InvalidResponse,
@@ -316,6 +318,37 @@ class ProviderClient:
             if self.config_id:
                 await self.http.health.failure(self.config_id, self.provider, error)
             raise error
+
+    async def download(
+        self,
+        url: str,
+        dest: str | Path,
+        *,
+        progress: Progress | None = None,
+        overwrite: bool = False,
+        headers: Mapping[str, str] | None = None,
+    ) -> Downloaded:
+        """Stream a file the provider links to (a recording, an export) into `dest`.
+
+        Resumable and retried with this client's backoff, attempt budget and
+        timeout (per read), logged under this config; see `hub.http.download`.
+        A download link authenticates itself (a pre-signed URL), so no token,
+        signature or API rate limit is applied.
+        """
+        return await download(
+            self.http,
+            url,
+            dest,
+            provider=self.provider,
+            config_id=self.config_id,
+            headers=headers,
+            secrets=self._secrets,
+            progress=progress,
+            max_attempts=self.max_attempts,
+            backoff=self.backoff,
+            read_timeout=self.timeout_seconds,
+            overwrite=overwrite,
+        )
 
     # ---- internals ----------------------------------------------------------------
 
