@@ -115,6 +115,9 @@ class ProviderClient:
     base_url: str = ""
     rate_limits: ClassVar[Sequence[RateLimit]] = ()
     retryable_codes: ClassVar[Collection[str | int]] = ()
+    final_codes: ClassVar[Collection[str | int]] = ()
+    """Codes never retried whatever HTTP status they come with (some providers answer
+    "no such meeting" with a 500)."""
     rate_limit_codes: ClassVar[Mapping[str | int, float]] = {}
     token_error_codes: ClassVar[Collection[str | int]] = ()
     auth_error_codes: ClassVar[Collection[str | int]] = ()
@@ -149,6 +152,7 @@ class ProviderClient:
             self.backoff = backoff
         self._secrets = [*secret_values(config), *(s for s in secrets if s)]
         self._retryable = _codes(self.retryable_codes)
+        self._final = _codes(self.final_codes)
         self._rate_codes = {str(k): float(v) for k, v in self.rate_limit_codes.items()}
         self._token_codes = _codes(self.token_error_codes)
         self._auth_codes = _codes(self.auth_error_codes)
@@ -413,6 +417,8 @@ class ProviderClient:
             return Verdict(outcome, False, None, code, message, detail)
         if code in self._auth_codes or (status == 401 and code is None):
             return Verdict("auth_error", False, None, code, message, detail)
+        if code in self._final:
+            return Verdict("provider_error", False, None, code, message, detail)
         if status == 429 or code in self._rate_codes:
             floor = max(retry_after or 0.0, self._rate_codes.get(code or "", 0.0))
             return Verdict("rate_limited", True, floor or None, code, message, detail)

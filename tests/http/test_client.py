@@ -152,6 +152,30 @@ async def test_a_non_retryable_code_fails_at_once_with_code_and_message(
     ]
 
 
+async def test_a_final_code_is_not_retried_whatever_its_http_status(
+    ctx: HubContext, fake: FakeProvider, config: ConfigRecord, api: FakeProviderClient
+) -> None:
+    class FinalCodes(FakeProviderClient):
+        final_codes = {9003, 190311}
+
+    final = FinalCodes(ctx.http, config.id, api.config, backoff=api.backoff, base_url=api.base_url)
+    fake.script(
+        ITEMS,
+        Reply(500, {"errcode": 9003, "errmsg": "meeting not exist"}),
+        Reply(429, {"errcode": 190311, "errmsg": "daily quota used up"}),
+    )
+
+    with pytest.raises(ProviderError) as missing:
+        await final.items()
+    with pytest.raises(ProviderError) as quota:
+        await final.items()
+
+    assert len(fake.hits(ITEMS)) == 2
+    assert (missing.value.provider_code, missing.value.http_status) == ("9003", 500)
+    assert (quota.value.provider_code, quota.value.http_status) == ("190311", 429)
+    assert not isinstance(quota.value, RateLimited | ServerError)
+
+
 async def test_http_4xx_without_a_code_is_not_retried(
     fake: FakeProvider, api: FakeProviderClient
 ) -> None:

@@ -329,27 +329,3 @@ def translate(exc: OutboundError, info: ErrorInfo | None) -> OutboundError:
         http_status=exc.http_status,
         provider_code=exc.provider_code,
     )
-
-
-def stop_error(
-    info: ErrorInfo, *, config_id: str | None, method: str, url: str, attempts: int
-) -> TencentMeetingError:
-    """The error for an answer that must not be asked again (quota, creation limit, or a
-    permanent refusal that came with a status the core would retry)."""
-    cls = classify(info, info.http_status, "provider_error")
-    text = f"{PROVIDER} {method} {url} failed: HTTP {info.http_status}, provider error {info.code}"
-    if info.message:
-        text += f": {info.message}"
-    message, retry_after = _hint(cls, text)
-    return cls(
-        message,
-        error_code=info.error_code,
-        new_error_code=info.new_error_code,
-        provider_message=info.message or None,
-        retry_after=retry_after,
-        config_id=config_id,
-        method=method,
-        url=url,
-        attempts=attempts,
-        http_status=info.http_status,
-    )

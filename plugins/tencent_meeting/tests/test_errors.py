@@ -22,7 +22,6 @@ from hub_tencent_meeting.errors import (
     classify,
     seconds_until_midnight,
     seconds_until_next_hour,
-    stop_error,
     translate,
 )
 
@@ -147,18 +146,6 @@ def test_translate_passes_through_what_never_reached_tencent() -> None:
     assert translate(timeout, None) is timeout
     typed = AuthError("a")
     assert translate(typed, None) is typed
-
-
-def test_stop_error() -> None:
-    exc = stop_error(
-        ErrorInfo(500029, None, "create limit", 429),
-        config_id="c1", method="POST", url="https://api/v1/meetings", attempts=1,
-    )
-    assert isinstance(exc, CreationLimitReached)
-    assert "HTTP 429, provider error 500029: create limit" in exc.message
-    assert "2,000 new meetings per hour" in exc.message
-    assert exc.retry_after is not None and 0 < exc.retry_after <= 3600
-
 
 def test_waits_are_in_shanghai_time() -> None:
     at = datetime(2024, 5, 1, 23, 30, tzinfo=SHANGHAI)  # half an hour to the daily reset

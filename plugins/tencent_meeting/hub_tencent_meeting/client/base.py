@@ -65,7 +65,6 @@ from hub_tencent_meeting.errors import (
     TencentMeetingError,
     ValidationError,
     seconds_until_midnight,
-    stop_error,
     translate,
 )
 from hub_tencent_meeting.state import process_state
@@ -138,6 +137,7 @@ class TencentMeetingClient(ProviderClient):
         "200190313": 1.0,
         "9061": 1.0,
     }
+    final_codes = STOP_CODES  # never repeated, whatever HTTP status they come with
     token_error_codes = frozenset({"190303", "200190303"})  # oauth: refresh once, repeat once
     auth_error_codes = frozenset({"200003", "200200003"})  # signature refused: fail at once
     uses_token = True  # only oauth calls ask for it (auth=True)
@@ -326,17 +326,6 @@ class TencentMeetingClient(ProviderClient):
         return ErrorCode(info.code, info.message)
 
     async def prepare(self, request: Outgoing) -> None:
-        state = _CALL.get()
-        last = state.last if state is not None else None
-        if request.attempt > 1 and last is not None and last.matches(STOP_CODES):
-            assert state is not None
-            raise stop_error(
-                last,
-                config_id=self.config_id,
-                method=request.method,
-                url=state.url,
-                attempts=request.attempt - 1,
-            )
         if self._is_oauth_url(str(request.url)):
             request.headers["Content-Type"] = tm_auth.CONTENT_TYPE
             return
