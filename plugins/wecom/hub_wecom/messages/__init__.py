@@ -1,0 +1,1 @@
+"""The messages the hub sends through WeCom: content checks, sending, status tracking."""
