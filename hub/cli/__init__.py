@@ -1,5 +1,6 @@
 """The `hub` command line. Plugins add their own groups through `hub_commands`."""
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,9 @@ def run(host: str | None, port: int | None, no_migrate: bool) -> None:
         updates["auto_migrate"] = False
     settings = current.settings.model_copy(update=updates)
     redactor = configure_logging(settings.log_format, settings.log_level)
+    # Listen before anything starts: a busy port then fails at once, not after the
+    # database, the plugins and the background loops have started and must be torn down.
+    sock = listening_socket(settings.host, settings.port)
     ctx = open_context(settings, current.plugins)
     for value in [*ctx.secrets.keys, ctx.secrets.admin_token]:
         redactor.add(value)
@@ -93,11 +97,17 @@ def run(host: str | None, port: int | None, no_migrate: bool) -> None:
     if source != "HUB_ADMIN_TOKEN":
         source = str(Path(source).resolve())
     log.info("admin API bearer location", path=source)
-    web.run_app(
-        app, host=settings.host, port=settings.port, access_log=None, print=None,
-        shutdown_timeout=10,
-    )
+    web.run_app(app, sock=sock, access_log=None, print=None, shutdown_timeout=10)
     log.info("stopped")
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on host:port (IPv4 or IPv6, as the host resolves)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family, backlog=1024)
+    except OSError as exc:
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @click.command("plugins")
