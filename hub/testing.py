@@ -8,14 +8,19 @@ each test that uses it.
 """
 
 import asyncio
+import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 from cryptography.fernet import Fernet
 
 from hub.app import create_app
+from hub.cli import make_cli
+from hub.cli.common import CliState
 from hub.context import HubContext, open_context
 from hub.logging import configure_logging
 from hub.plugins import Plugins
@@ -23,6 +28,8 @@ from hub.settings import Settings
 
 POSTGRES_URL = os.environ.get("HUB_TEST_POSTGRES_URL")
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
+
+Invoke = Callable[..., Result]
 
 
 async def _reset_postgres(url: str) -> None:
@@ -101,3 +108,24 @@ async def client(aiohttp_client, settings: Settings, plugins: Plugins):  # type:
 @pytest.fixture
 def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture
+def invoke(settings: Settings, plugins: Plugins) -> Invoke:
+    """Run `hub ARGS...` in-process against the test database; `ok=True` asserts exit code 0."""
+    cli = make_cli()
+    plugins.call("hub_commands", cli=cli)
+    state = CliState(settings, plugins)
+
+    def run(*args: str, input: str | None = None, ok: bool = True) -> Result:
+        result = CliRunner().invoke(cli, list(args), obj=state, input=input)
+        if ok:
+            assert result.exit_code == 0, (result.output, result.exception)
+        return result
+
+    return run
+
+
+def as_json(result: Result) -> Any:
+    """A command's standard output parsed as JSON."""
+    return json.loads(result.stdout)

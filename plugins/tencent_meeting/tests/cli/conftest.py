@@ -10,25 +10,19 @@ PostgreSQL.
 """
 
 import asyncio
-import json
 import threading
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from aiohttp import web
-from click.testing import CliRunner, Result
-from hub.cli import make_cli
-from hub.cli.common import CliState
-from hub.plugins import Plugins
-from hub.settings import Settings
+from click.testing import Result
+from hub.testing import Invoke, as_json
 
 from ..fake_server import FakeTencentMeeting
 from ..fake_server.users import add_user
 
 ADMIN = "admin01"
-Invoke = Callable[..., Result]
 
 
 @pytest.fixture
@@ -70,28 +64,14 @@ def shanghai_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def hub(settings: Settings, plugins: Plugins) -> Invoke:
-    """Run `hub ARGS...` in-process; `ok=True` asserts exit code 0."""
-    cli = make_cli()
-    plugins.call("hub_commands", cli=cli)
-    state = CliState(settings, plugins)
-
-    def run(*args: str, input: str | None = None, ok: bool = True) -> Result:
-        result = CliRunner().invoke(cli, list(args), obj=state, input=input)
-        if ok:
-            assert result.exit_code == 0, (result.output, result.exception)
-        return result
-
-    return run
+def hub(invoke: Invoke) -> Invoke:
+    """Run `hub ARGS...` in-process (hub.testing's `invoke`)."""
+    return invoke
 
 
 def tm(hub: Invoke, *args: str, ok: bool = True, input: str | None = None) -> Result:
     """`hub tencent-meeting ARGS...`."""
     return hub("tencent-meeting", *args, ok=ok, input=input)
-
-
-def as_json(result: Result) -> Any:
-    return json.loads(result.stdout)
 
 
 def signature_settings(fake: FakeTencentMeeting) -> list[str]:

@@ -9,23 +9,16 @@ same service as the API, whose queries are tested on SQLite and PostgreSQL
 """
 
 import asyncio
-import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiohttp import web
-from click.testing import CliRunner, Result
-from hub.cli import make_cli
-from hub.cli.common import CliState
-from hub.plugins import Plugins
-from hub.settings import Settings
+from click.testing import Result
+from hub.testing import Invoke, as_json
 
 from ..fake_wecom import AGENT_ID, CORP_ID, CORP_SECRET, ROBOT_KEY, FakeWeCom
-
-Invoke = Callable[..., Result]
 
 
 @pytest.fixture
@@ -61,28 +54,14 @@ def fake() -> Iterator[FakeWeCom]:
 
 
 @pytest.fixture
-def hub(settings: Settings, plugins: Plugins) -> Invoke:
-    """Run `hub ARGS...` in-process; `ok=True` asserts exit code 0."""
-    cli = make_cli()
-    plugins.call("hub_commands", cli=cli)
-    state = CliState(settings, plugins)
-
-    def run(*args: str, input: str | None = None, ok: bool = True) -> Result:
-        result = CliRunner().invoke(cli, list(args), obj=state, input=input)
-        if ok:
-            assert result.exit_code == 0, (result.output, result.exception)
-        return result
-
-    return run
+def hub(invoke: Invoke) -> Invoke:
+    """Run `hub ARGS...` in-process (hub.testing's `invoke`)."""
+    return invoke
 
 
 def wecom(hub: Invoke, *args: str, ok: bool = True, input: str | None = None) -> Result:
     """`hub wecom ARGS...`."""
     return hub("wecom", *args, ok=ok, input=input)
-
-
-def as_json(result: Result) -> Any:
-    return json.loads(result.stdout)
 
 
 @pytest.fixture
